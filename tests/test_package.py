@@ -5,7 +5,7 @@ import pytest
 import robustbook
 
 ROOT = Path(__file__).resolve().parents[1]
-FOUNDATION = ['core', 'data', 'models', 'train', 'attacks', 'eval', 'plots', 'reproduce', 'test_utils', 'bench', 'attribution', 'qp', 'hessian']
+FOUNDATION = ['core', 'data', 'models', 'train', 'attacks', 'eval', 'plots', 'reproduce', 'test_utils', 'bench', 'attribution', 'qp', 'hessian', 'diffusion', 'smoothing']
 
 
 def all_modules():
