@@ -6,7 +6,6 @@
 from __future__ import annotations
 import importlib.util, math, statistics
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 import numpy as np
 import torch
 import torch.nn as nn
@@ -21,11 +20,11 @@ from ..train import Callback, Learner
 from ..eval import accuracy, robust_accuracy, make_result, Result
 from ..attacks import PGD
 from ..reproduce import register_claim
-if TYPE_CHECKING: from matplotlib.axes import Axes
+from matplotlib.axes import Axes  # at run time: the docs build resolves the annotations
 
 # %% auto #0
-__all__ = ['ACTIVATIONS', 'NORMS', 'MAX_FLOATS', 'METHODS', 'ARCHS', 'PRESETS', 'Node', 'BoundGraph', 'trace', 'relaxation',
-           'compute_bounds', 'ibp_bounds', 'crown_bounds', 'cert_cnn', 'ResNetSmall', 'margin_spec',
+__all__ = ['ACTIVATIONS', 'SMALL_CONV', 'NORMS', 'MAX_FLOATS', 'METHODS', 'ARCHS', 'PRESETS', 'Node', 'BoundGraph', 'trace',
+           'relaxation', 'compute_bounds', 'ibp_bounds', 'crown_bounds', 'cert_cnn', 'ResNetSmall', 'margin_spec',
            'verified_accuracy', 'certified_loss', 'CertifiedTrainingCB', 'bench_bounds', 'CrownConfig', 'get_config',
            'time_certified_step', 'train_models', 'run', 'check_claim', 'plot_logit_bounds']
 
@@ -272,13 +271,28 @@ def _expand(v, An):
 
 def _tup(v, d): return tuple(v) if isinstance(v, (tuple, list)) else (v,) * d
 
+SMALL_CONV = 2 ** 20   # largest explicit matrix (floats) of a convolution with few channels, see `_conv_t`
+
+def _conv_t(n, z, padding, out_pad):
+    "Λ (N, C_out, *out) at the output of conv node `n` -> Λ (N, C_in, *in) at its input (the transposed convolution)."
+    a, W, d = n.attrs, n.attrs['weight'], n.attrs['dim']
+    st, dl = _tup(a['stride'], d), _tup(a['dilation'], d)
+    ct = lambda v: (F.conv_transpose1d if d == 1 else F.conv_transpose2d)(v, W, None, st, padding, out_pad, a['groups'], dl)
+    m, sp = z[0].numel(), z.shape[2:]
+    in_shape = (W.shape[1] * a['groups'], *((sp[i] - 1) * st[i] - 2 * padding[i] + dl[i] * (W.shape[2 + i] - 1) + 1 + out_pad[i]
+                                          for i in range(d)))
+    if W.shape[0] * W.shape[1] > 64 or m * math.prod(in_shape) > SMALL_CONV or len(z) < m: return ct(z)
+    # few channels: the transposed convolution's kernels are slow, a product with its matrix (built once per graph) is not
+    cache, key = vars(n).setdefault('_matrices', {}), (tuple(z.shape[1:]), padding, out_pad)
+    if key not in cache: cache[key] = ct(torch.eye(m, device=z.device, dtype=z.dtype).view(m, *z.shape[1:])).flatten(1)
+    return (z.flatten(1) @ cache[key]).view(len(z), *in_shape)
+
 def _conv_back(n, An):
     a, (Bn, S) = n.attrs, An.shape[:2]
     d, in_shape, out_sp, ks = a['dim'], n.inputs[0].shape, An.shape[3:], a['weight'].shape[2:]
     st, pd, dl = (_tup(a[k], d) for k in ('stride', 'padding', 'dilation'))
     op = tuple(in_shape[1 + i] - ((out_sp[i] - 1) * st[i] - 2 * pd[i] + dl[i] * (ks[i] - 1) + 1) for i in range(d))
-    ct = F.conv_transpose1d if d == 1 else F.conv_transpose2d
-    return ct(An.reshape(Bn * S, *An.shape[2:]), a['weight'], None, st, pd, op, a['groups'], dl).reshape(Bn, S, *in_shape)
+    return _conv_t(n, An.reshape(Bn * S, *An.shape[2:]), pd, op).reshape(Bn, S, *in_shape)
 
 def _concretize(A, x, eps, norm, x_L, x_U):
     "Minimum of A·x' over the input set, (4): (B, S)."
@@ -312,13 +326,82 @@ def _backward(g, target, C, relax, x, eps, norm, x_L, x_U):
             dl, bl, du, bu = relax[id(n)]
             pos = An >= 0
             if a['fn'] == 'relu':                                                                    # bl = 0
-                bias = bias + (torch.where(pos, 0., An).flatten(2) @ bu.flatten(1).unsqueeze(-1)).squeeze(-1)
+                bias = bias + (An.clamp(max=0).flatten(2) @ bu.flatten(1).unsqueeze(-1)).squeeze(-1)
             else:
                 bias = bias + (An.clamp(min=0).flatten(2) @ bl.flatten(1).unsqueeze(-1)
                                + An.clamp(max=0).flatten(2) @ bu.flatten(1).unsqueeze(-1)).squeeze(-1)
             new = [An * torch.where(pos, dl.unsqueeze(1), du.unsqueeze(1))]
         for p, Ap_ in zip(n.inputs, new): A[id(p)] = A[id(p)] + Ap_ if id(p) in A else Ap_
     raise ValueError("the bounded node does not depend on the input")
+
+# %% ../../nbs/defenses/crown.ipynb #8fae4aeb
+def _patch_chain(target):
+    "The nodes from `target` back to (not including) the input if they form a chain that patches can follow, else None."
+    chain, n = [], target
+    while n.kind != 'input':
+        ok = (n.kind in ('act', 'affine') or (n.kind == 'conv' and n.attrs['dim'] == 2)
+              or (n.kind == 'shape' and n.shape == n.inputs[0].shape))                   # residual additions, flatten: no
+        if not ok or len(n.inputs) != 1 or len(n.shape) != 3: return None
+        chain.append(n); n = n.inputs[0]
+    return chain if len(n.shape) == 3 else None
+
+def _windows(chain):
+    "Per node of `chain`, at its input: size K, stride σ and offset o of the window of the target neuron at position q."
+    geo, (K, st, o) = {}, ((1, 1), (1, 1), (0, 0))
+    for n in chain:
+        if n.kind == 'conv':
+            a = n.attrs
+            s, p, d, k = _tup(a['stride'], 2), _tup(a['padding'], 2), _tup(a['dilation'], 2), a['weight'].shape[2:]
+            K = tuple((K[i] - 1) * s[i] + d[i] * (k[i] - 1) + 1 for i in range(2))
+            st, o = tuple(st[i] * s[i] for i in range(2)), tuple(o[i] * s[i] - p[i] for i in range(2))
+        geo[id(n)] = K, st, o
+    return geo
+
+def _patches(v, geo, out_sp, pos):
+    "The windows `geo` of `v` (N, C, H, W), zero outside the map, at target positions `pos` (flat, into `out_sp`): (N, S, C, *K)."
+    (K, st, o), sp = geo, v.shape[-2:]
+    hi = [max(0, (out_sp[i] - 1) * st[i] + o[i] + K[i] - sp[i]) for i in range(2)]
+    n_win = [(sp[i] - o[i] + hi[i] - K[i]) // st[i] + 1 for i in range(2)]
+    u = F.unfold(F.pad(v, (-o[1], hi[1], -o[0], hi[0])), K, stride=st).unflatten(-1, n_win)   # (N, C·K·K, windows)
+    u = u[..., :out_sp[0], :out_sp[1]].flatten(2).transpose(1, 2).contiguous()                  # (N, positions, C·K·K)
+    return u.index_select(1, pos).unflatten(2, (v.shape[1], *K))
+
+def _backward_patches(chain, geo, j, relax, x, eps, norm, x_L, x_U):
+    "Lower bounds (B, 2S) of the neurons `j` (S flat indices) of `chain[0]` and of their negatives, Λ in patch form."
+    Co, *out_sp = chain[0].shape
+    j = torch.cat([j, j])
+    c, pos, S = j // math.prod(out_sp), j % math.prod(out_sp), len(j)
+    sign = torch.ones(S, device=x.device, dtype=x.dtype); sign[S // 2:] = -1
+    P = (F.one_hot(c, Co).to(x) * sign[:, None])[None, :, :, None, None]         # Λ at the target: (1, S, Co, 1, 1)
+    rc = [(pos // out_sp[1])[:, None], (pos % out_sp[1])[:, None]]               # the neurons' rows and columns
+    bias = 0.
+    for n in chain:
+        k, a = n.kind, n.attrs
+        if k == 'conv':
+            K, st, o = geo[id(n)]
+            if a['bias'] is not None: bias = bias + P.sum((-2, -1)) @ a['bias']
+            P = _conv_t(n, P.flatten(0, 1), (0, 0), (0, 0)).unflatten(0, P.shape[:2])                 # (2)
+            r = [rc[i] * st[i] + o[i] + torch.arange(K[i], device=x.device) for i in range(2)]      # (S, K) coordinates
+            ok = [(r[i] >= 0) & (r[i] < n.inputs[0].shape[1 + i]) for i in range(2)]
+            P = P * (ok[0][:, :, None] & ok[1][:, None, :]).to(P)[None, :, None]                 # zero outside the map
+        elif k == 'affine':
+            win = lambda v: _patches(v.expand(*v.shape[:1], *n.shape) if v.ndim == len(n.shape) + 1 else v.expand(1, *n.shape),
+                                     geo[id(n)], out_sp, pos)
+            s_, c_ = a['scale'], a['shift']
+            if isinstance(c_, torch.Tensor): bias = bias + (P * win(c_)).flatten(2).sum(-1)
+            elif c_ != 0: bias = bias + c_ * P.flatten(2).sum(-1)
+            P = P * (win(s_) if isinstance(s_, torch.Tensor) else s_)
+        elif k == 'act':                                                                          # (3)
+            dl, bl, du, bu = (_patches(t, geo[id(n)], out_sp, pos) for t in relax[id(n)])
+            neg = P < 0
+            if a['fn'] == 'relu': bias = bias + (P.clamp(max=0) * bu).flatten(2).sum(-1)
+            else: bias = bias + (P.clamp(min=0) * bl + P.clamp(max=0) * bu).flatten(2).sum(-1)
+            P = P * torch.where(neg, du, dl)
+    win = lambda v: _patches(v.reshape(v.shape[0], *chain[-1].inputs[0].shape), geo[id(chain[-1])], out_sp, pos).flatten(2)
+    Pf = P.flatten(2)                                                                             # (4)
+    if norm == '2': return bias + (Pf * win(x)).sum(-1) - eps * Pf.norm(dim=-1)
+    l, u = _input_box(x, eps, x_L, x_U)
+    return bias + (Pf * win((u + l) / 2)).sum(-1) - (Pf.abs() * win((u - l) / 2)).sum(-1)
 
 # %% ../../nbs/defenses/crown.ipynb #d179d1ce
 NORMS = ('inf', '2')
@@ -375,11 +458,18 @@ def _bound_graph(g, x, eps, norm, x_L, x_U, method):
         else: idx = torch.arange(d, device=x.device)
         if len(idx) == 0: continue
         lf, uf = l.flatten(1).clone(), u.flatten(1).clone()
-        chunk = max(1, MAX_FLOATS // (2 * x.shape[0] * max(math.prod(m.shape) for m in g.nodes)))   # bounds the memory of Λ
+        chain = _patch_chain(n) if len(n.shape) == 3 else None
+        geo = _windows(chain) if chain else None
+        if chain and any(math.prod(geo[id(m)][0]) >= math.prod(m.inputs[0].shape[1:]) for m in chain): chain = None  # no saving
+        per_row = (max(m.inputs[0].shape[0] * math.prod(geo[id(m)][0]) for m in chain) if chain else
+                   max(math.prod(m.shape) for m in g.nodes))
+        chunk = max(1, MAX_FLOATS // (2 * x.shape[0] * per_row))                                  # bounds the memory of Λ
         for j in idx.split(chunk):
-            E = torch.zeros(len(j), d, device=x.device, dtype=x.dtype)
-            E[torch.arange(len(j)), j] = 1
-            r = _backward(g, n, torch.cat([E, -E]).reshape(1, 2 * len(j), *n.shape), relax, x, eps, norm, x_L, x_U)
+            if chain: r = _backward_patches(chain, geo, j, relax, x, eps, norm, x_L, x_U)
+            else:
+                E = torch.zeros(len(j), d, device=x.device, dtype=x.dtype)
+                E[torch.arange(len(j)), j] = 1
+                r = _backward(g, n, torch.cat([E, -E]).reshape(1, 2 * len(j), *n.shape), relax, x, eps, norm, x_L, x_U)
             lf[:, j], uf[:, j] = r[:, :len(j)], -r[:, len(j):]
         bnd[id(n)] = lf.view_as(l), uf.view_as(u)
     return bnd, relax

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 import numpy as np
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 from ..core import Timer, check_choice, check_positive, check_range, check_type, config_dict, get_preset, in_test
 from ..eval import make_result, Result
 from ..reproduce import register_claim
-if TYPE_CHECKING: from matplotlib.axes import Axes
+from matplotlib.axes import Axes  # at run time: the docs build resolves the annotations
 
 # %% auto #0
 __all__ = ['DIFFUSIVITIES', 'PRESETS', 'MembraneModel', 'transport', 'find_roots', 'residual', 'steady_states', 'relax',
