@@ -15,15 +15,16 @@ from tqdm.auto import tqdm
 from ..core import (Timer, check_positive, check_range, check_tensor, check_type, config_dict, get_device,
                              get_preset, in_test, set_seed)
 from ..data import DataSplit, load_digits
-from ..models import MLP, Normalize, seeded_init
+from ..models import MLP, seeded_init
 from ..train import Callback, Learner, fit
 from ..attacks import PGD
 from ..eval import make_result, predict, Result
 from ..plots import show_images
 from ..reproduce import register_claim
+from .crown import ibp_bounds
 
 # %% auto #0
-__all__ = ['PRESETS', 'mix_log_probs', 'MixedClassifier', 'prob_margin', 'mixture_certified', 'ibp_bounds', 'margin_lower_bound',
+__all__ = ['PRESETS', 'mix_log_probs', 'MixedClassifier', 'prob_margin', 'mixture_certified', 'margin_lower_bound',
            'certify_mixture', 'MixingNet', 'MixingCB', 'train_mixing', 'attack_masks', 'curve_clean_at',
            'AdaptiveSmoothingConfig', 'get_config', 'run', 'check_claim', 'plot_tradeoff', 'mixture_gallery']
 
@@ -122,26 +123,6 @@ def mixture_certified(margin_lb: torch.Tensor,  # (B,) a lower bound of the robu
     return margin_lb > (1 - alpha) / alpha
 
 # %% ../../nbs/defenses/adaptive_smoothing.ipynb #27644f05
-def ibp_bounds(model: nn.Module,  # an `MLP`, or an `nn.Sequential` of Flatten / Linear / ReLU / Identity / Normalize
-               x: torch.Tensor,   # (B, ...) clean inputs
-               eps: float,        # L∞ radius
-               *, clamp=(0., 1.), # the input box, or None
-              ) -> tuple[torch.Tensor, torch.Tensor]:  # lower and upper logit bounds, (B, K) each
-    "Interval bounds of the outputs of `model` over the L∞ ball of radius `eps` around `x` (intersected with `clamp`)."
-    check_tensor('x', x, min_ndim=2, floating=True); check_positive('eps', eps, strict=False)
-    if isinstance(model, MLP): layers = [model.norm, *model.body, model.head]
-    elif isinstance(model, nn.Sequential): layers = list(model)
-    else: raise TypeError(f"`model` must be an MLP or an nn.Sequential, got {type(model).__name__}")
-    lo, hi = x - eps, x + eps
-    if clamp is not None: lo, hi = lo.clamp(*clamp), hi.clamp(*clamp)
-    for m in layers:
-        if isinstance(m, (nn.Flatten, nn.Identity, nn.ReLU, Normalize)): lo, hi = m(lo), m(hi)  # monotone maps
-        elif isinstance(m, nn.Linear):
-            c, r = m((lo + hi) / 2), ((hi - lo) / 2) @ m.weight.abs().T
-            lo, hi = c - r, c + r
-        else: raise TypeError(f"`ibp_bounds` does not support the layer {type(m).__name__}; supported: Flatten, Linear, ReLU, Identity, Normalize")
-    return lo, hi
-
 def margin_lower_bound(lo: torch.Tensor,  # (B, K) lower logit bounds
                        hi: torch.Tensor,  # (B, K) upper logit bounds
                        y: torch.Tensor,   # (B,) labels
@@ -157,7 +138,7 @@ def margin_lower_bound(lo: torch.Tensor,  # (B, K) lower logit bounds
     p_i = (hi - torch.logaddexp(hi, rest)).exp().masked_fill(oh, float('-inf'))  # each wrong class at its highest
     return p_y - p_i.amax(1)
 
-def certify_mixture(rob: nn.Module,     # the robust model h (see `ibp_bounds` for the supported layers)
+def certify_mixture(rob: nn.Module,     # the robust model h (any model `defenses.crown` can bound)
                     x: torch.Tensor,    # (B, ...) inputs
                     y: torch.Tensor,    # (B,) labels
                     alpha: float,       # mixing weight (or the smallest α(x) of a mixing network)
@@ -167,7 +148,7 @@ def certify_mixture(rob: nn.Module,     # the robust model h (see `ibp_bounds` f
     "Where the α-mixture of `rob` with *any* standard model is certified correct on the L∞ ball of radius `eps`, by (3) and (6)."
     check_positive('temp_rob', temp_rob)
     with torch.no_grad():
-        lo, hi = ibp_bounds(rob, x, eps)
+        lo, hi = ibp_bounds(rob, x, eps, x_L=0., x_U=1.)
         return mixture_certified(margin_lower_bound(lo / temp_rob, hi / temp_rob, y), alpha)
 
 # %% ../../nbs/defenses/adaptive_smoothing.ipynb #8ad7d074
