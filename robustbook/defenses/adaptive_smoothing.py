@@ -110,6 +110,8 @@ def prob_margin(logits: torch.Tensor,  # (B, K) logits
                ) -> torch.Tensor:      # (B,) in [-1, 1]
     "Probability margin (2): $\\sigma(z)_y - \\max_{i \\ne y}\\sigma(z)_i$; > 0 iff the prediction is y."
     check_tensor('logits', logits, ndim=2, floating=True); check_tensor('y', y, ndim=1, floating=False)
+    if len(y) != len(logits): raise ValueError(f"`y` must have one label per row of `logits` ({len(logits)}), got {len(y)}")
+    if len(y) and not 0 <= int(y.min()) <= int(y.max()) < logits.shape[1]: raise ValueError(f"`y` must lie in 0..{logits.shape[1] - 1}")
     p = logits.softmax(1); y = y.long()[:, None]
     return p.gather(1, y).squeeze(1) - p.scatter(1, y, -1.0).amax(1)
 

@@ -86,8 +86,11 @@ def ts_ddpm(denoiser, schedule, shape, *, n_steps: int, window: int, cutoff: int
 # %% ../../nbs/generative/time_shift.ipynb #290395c4
 def forward_variance(schedule: NoiseSchedule, t, v0: float) -> torch.Tensor:
     "The expected pixel variance (1) of x_t under the forward process, for data of mean pixel variance `v0`."
-    check_positive('v0', v0, strict=False)
-    ab = schedule.alpha_bar.to(torch.float64)[torch.as_tensor(t).long()]
+    check_type('schedule', schedule, NoiseSchedule); check_positive('v0', v0, strict=False)
+    t = torch.as_tensor(t)
+    if t.is_floating_point() or t.is_complex() or t.dtype == torch.bool: raise TypeError(f"`t` must be integer time steps, got {t.dtype}")
+    if t.numel() and not 0 <= int(t.min()) <= int(t.max()) < schedule.T: raise ValueError(f"`t` must lie in [0, {schedule.T - 1}]")
+    ab = schedule.alpha_bar.to(torch.float64)[t.long()]
     return ab * v0 + (1 - ab)
 
 def drift_profile(rule: TimeShift, v0: float) -> dict:

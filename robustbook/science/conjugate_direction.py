@@ -188,8 +188,10 @@ def dcdm(A, b: np.ndarray, direction: Callable, *,  # direction: r (unit norm) -
          max_iter: int = 1000, n_orth: int = 2,  # A-orthogonalise against the last `n_orth` directions
          keep_directions: bool = False) -> Solve:
     "Deep conjugate direction method (4), Kaneda et al. 2023, for SPD `A`."
+    if getattr(A, 'ndim', None) != 2 or A.shape[0] != A.shape[1]: raise ValueError(f"`A` must be a square matrix, got shape {getattr(A, 'shape', None)}")
     b = np.asarray(b, float)
     if b.shape != (A.shape[0],): raise ValueError(f"`b` must have shape ({A.shape[0]},), got {b.shape}")
+    if x0 is not None and np.shape(x0) != b.shape: raise ValueError(f"`x0` must have shape {b.shape}, got {np.shape(x0)}")
     if not np.isfinite(b).all(): raise ValueError("`b` must be finite")
     if not callable(direction): raise TypeError(f"`direction` must be callable r -> q, got {type(direction).__name__}")
     check_range('tol', tol, 0, 1); check_positive('max_iter', max_iter, integer=True)
